@@ -1,0 +1,44 @@
+"""The app factory: ``create_app(settings) -> web.Application``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from types import ModuleType
+
+from aiohttp import web
+from shequ.core.appkeys import RUNTIME
+from shequ.core.config.settings import Settings
+from shequ.core.runtime import Runtime
+from shequ.core.web import health
+from shequ.core.web.middleware import api_errors, request_context
+
+
+def create_app(
+    settings: Settings,
+    *,
+    extra_plugins: dict[str, ModuleType] | None = None,
+    on_hook_call: Callable[[str], None] | None = None,
+    run_jobs: bool = True,
+) -> web.Application:
+    """Build a web application with its own runtime (plugins, database, jobs).
+
+    The database and the job runner start when the app starts (``cleanup_ctx``) and stop
+    with it. Plugins are loaded here, so config and plugin errors surface before serving.
+    """
+    runtime = Runtime(settings, extra_plugins=extra_plugins, on_hook_call=on_hook_call)
+    app = web.Application(
+        middlewares=[request_context, api_errors],
+        client_max_size=settings.server.max_body_bytes,
+    )
+    app[RUNTIME] = runtime
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        async with runtime.running(run_jobs=run_jobs):
+            yield
+
+    app.cleanup_ctx.append(lifecycle)
+    health.setup_routes(app)
+    runtime.hooks.setup_sync("shequ_routes", app=app)
+    for tagged in runtime.hooks.setup_sync("shequ_static_dir"):
+        app.router.add_static(f"/static/plugins/{tagged.plugin}/", tagged.value)
+    return app

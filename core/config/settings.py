@@ -1,0 +1,89 @@
+"""The shape of ``shequ.toml``. Unknown keys are errors everywhere, so typos are caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlatformSettings(Section):
+    name: str = "Shequ"
+    # "single": one seller, the platform home is the shop; "multi": an operator hosting shops.
+    mode: Literal["single", "multi"] = "single"
+    base_url: str = "http://127.0.0.1:8080"
+    secret_key: str = Field(default="", description="signs cookies and tokens")
+    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    # Plugin setting keys no shop may override, e.g. {"distribution": ["levels"]}.
+    locked: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite://shequ.sqlite3"
+    # Apply pending migrations when serving (the embedded default; off for fleets).
+    migrate_on_start: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+            raise ValueError("must start with sqlite://, postgres:// or postgresql://")
+        return value
+
+
+class JobSettings(Section):
+    backend: Literal["inprocess"] = "inprocess"
+    poll_interval: float = Field(default=0.5, gt=0, le=60)
+    max_attempts: int = Field(default=5, ge=1, le=100)
+    backoff_seconds: float = Field(default=2.0, gt=0)
+    backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    # Seconds a claimed job may run before another runner may take it again.
+    lease_seconds: float = Field(default=300.0, gt=0)
+
+
+class CacheSettings(Section):
+    backend: Literal["memory"] = "memory"
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+
+class ThemeSettings(Section):
+    name: str = "default"
+    path: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(Section):
+    """A validated ``shequ.toml``. Plugin tables are validated by each plugin's own model."""
+
+    platform: PlatformSettings = PlatformSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    jobs: JobSettings = JobSettings()
+    cache: CacheSettings = CacheSettings()
+    server: ServerSettings = ServerSettings()
+    theme: ThemeSettings = ThemeSettings()
+    logging: LoggingSettings = LoggingSettings()
+    # Names of enabled plugins: built-ins, entry points, or keys of ``plugin_paths``.
+    plugins_enabled: list[str] = Field(default_factory=list)
+    # A deployment's own plugins: name -> dotted module path.
+    plugin_paths: dict[str, str] = Field(default_factory=dict)
+    # Raw ``[plugins.<name>]`` tables, validated later against each plugin's Settings model.
+    plugin_tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Where the config file lives; relative paths in the config are resolved against it.
+    base_dir: Path = Path(".")
+    # Key paths whose values came from ${ENV} or file: references (redacted when shown).
+    secret_paths: frozenset[str] = frozenset()

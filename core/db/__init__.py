@@ -1,0 +1,1 @@
+"""Database access: the per-runtime tortoise context, base models, migrations."""

@@ -1,0 +1,1 @@
+"""Plugin discovery, loading, settings layering and hook dispatch."""

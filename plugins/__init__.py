@@ -1,0 +1,1 @@
+"""Built-in plugins, one package each, registered exactly like third-party ones."""

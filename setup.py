@@ -1,0 +1,25 @@
+"""Map the top-level folders core/, plugins/ and themes/ into the ``shequ`` namespace.
+
+pyproject.toml cannot list nested packages of several package-dir roots without naming
+each one, so this file computes them; every other setting lives in pyproject.toml.
+"""
+
+from setuptools import find_packages, setup
+
+ROOTS = {"shequ.core": "core", "shequ.plugins": "plugins", "shequ.themes": "themes"}
+DATA = ["**/templates/**/*", "**/static/**/*", "**/locales/**/*", "**/*.toml", "**/*.md"]
+
+packages, package_dir = [], {}
+for name, folder in ROOTS.items():
+    package_dir[name] = folder
+    packages.append(name)
+    packages += [f"{name}.{sub}" for sub in find_packages(folder)]
+
+setup(
+    packages=packages,
+    package_dir=package_dir,
+    package_data={
+        name: DATA + ["templates/*", "static/*", "*/templates/*", "*/static/*"] for name in packages
+    },
+    include_package_data=False,
+)

@@ -1,0 +1,1 @@
+"""Storefront themes; ``default/`` is the reference theme."""
