@@ -7,7 +7,6 @@ Configuration mistakes print one line naming the key and exit with status 2.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -16,25 +15,29 @@ from pathlib import Path
 from shequ.core import __version__
 from shequ.core.cli import commands
 from shequ.core.config import ConfigError, load_settings
-from shequ.core.logs import configure_logging
 
 EXIT_CONFIG = 2
 log = logging.getLogger(__name__)
 
 
+def add_common(parser: argparse.ArgumentParser, defaults: bool) -> None:
+    """``--config`` and ``--log-level`` work before or after the sub-command's name."""
+    missing = None if defaults else argparse.SUPPRESS
+    parser.add_argument(
+        "--config", type=Path, help="config file (default ./shequ.toml)",
+        default=Path("shequ.toml") if defaults else missing,
+    )
+    parser.add_argument(
+        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
+        default=missing, help="override logging.level",
+    )
+
+
 def build_parser(plugin_commands: Sequence = ()) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", default="shequ.toml", type=Path, help="config file")
-    common.add_argument(
-        "--log-level",
-        default=None,
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        type=str.upper,
-        help="override logging.level",
-    )
-    parser = argparse.ArgumentParser(
-        prog="shequ", description="Shequ community commerce", parents=[common]
-    )
+    add_common(common, defaults=False)
+    parser = argparse.ArgumentParser(prog="shequ", description="Shequ community commerce")
+    add_common(parser, defaults=True)
     parser.add_argument("--version", action="version", version=f"shequ {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -77,14 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.status
     except KeyboardInterrupt:
         return 130
-
-
-def configure_from(args: argparse.Namespace, level: str | None = None) -> None:
-    configure_logging(args.log_level or level or "INFO")
-
-
-def run_async(coro) -> int:
-    return asyncio.run(coro)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -59,6 +60,9 @@ class PluginHost:
                 names = ", ".join(sorted(self.available)) or "none"
                 raise ConfigError(f"plugins.enabled: unknown plugin {name!r} (available: {names})")
             source = self.available[name]
+            if source.origin == "config path" and str(settings.base_dir) not in sys.path:
+                # A deployment's own plugin lives next to its shequ.toml.
+                sys.path.insert(0, str(settings.base_dir))
             module = extra[name] if name in extra else self._import(name, source)
             self._register(name, module, source, settings.plugin_tables.get(name, {}))
 
