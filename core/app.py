@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 
 from aiohttp import web
+from shequ.core.api.setup import setup_api
 from shequ.core.appkeys import RUNTIME
 from shequ.core.config.settings import Settings
 from shequ.core.runtime import Runtime
@@ -38,6 +39,7 @@ def create_app(
 
     app.cleanup_ctx.append(lifecycle)
     health.setup_routes(app)
+    setup_api(app, settings.platform.name)
     runtime.hooks.setup_sync("shequ_routes", app=app)
     for tagged in runtime.hooks.setup_sync("shequ_static_dir"):
         app.router.add_static(f"/static/plugins/{tagged.plugin}/", tagged.value)

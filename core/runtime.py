@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from shequ.core.config.settings import Settings
-from shequ.core.db.database import CORE_APP, Database
+from shequ.core.db.database import CORE_APPS, Database
 from shequ.core.hooktypes import ModelApp
 from shequ.core.jobs.registry import JobRegistry
 from shequ.core.jobs.runner import InProcessRunner, JobRunner
@@ -44,7 +44,7 @@ class Runtime:
         self.started = False
 
     def _model_apps(self) -> list[ModelApp]:
-        apps = [CORE_APP]
+        apps = list(CORE_APPS)
         for tagged in self.hooks.setup_sync("shequ_models"):
             app = tagged.value
             if not isinstance(app, ModelApp):

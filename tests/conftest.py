@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-
 from shequ.core.app import create_app
 from shequ.core.config import Settings, settings_from_dict
 from shequ.core.runtime import Runtime
+
 from tests import dbs
 
 CALLED_HOOKS: set[str] = set()
@@ -80,15 +80,23 @@ def pytest_sessionfinish(session, exitstatus):
     from shequ.core.pluginsys.reference import hookspec_functions
 
     config = session.config
-    full_run = not config.option.keyword and not config.option.markexpr and all(
-        arg.rstrip("/").endswith("tests") for arg in config.args
+    full_run = (
+        not config.option.keyword
+        and not config.option.markexpr
+        and all(arg.rstrip("/").endswith("tests") for arg in config.args)
     )
     if not full_run or exitstatus != 0 or session.testscollected < 20:
         return
     missing = [fn.__name__ for fn in hookspec_functions() if fn.__name__ not in CALLED_HOOKS]
     if missing:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
-        reporter.write_line(
-            "hooks called by no test: " + ", ".join(missing), red=True, bold=True
-        )
+        reporter.write_line("hooks called by no test: " + ", ".join(missing), red=True, bold=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+async def empty_database_url(tmp_path) -> AsyncIterator[str]:
+    """A database with no tables at all (for migration tests)."""
+    url = await dbs.create_database(tmp_path / "empty", migrated=False)
+    yield url
+    await dbs.drop_database(url)

@@ -24,12 +24,17 @@ def add_common(parser: argparse.ArgumentParser, defaults: bool) -> None:
     """``--config`` and ``--log-level`` work before or after the sub-command's name."""
     missing = None if defaults else argparse.SUPPRESS
     parser.add_argument(
-        "--config", type=Path, help="config file (default ./shequ.toml)",
+        "--config",
+        type=Path,
+        help="config file (default ./shequ.toml)",
         default=Path("shequ.toml") if defaults else missing,
     )
     parser.add_argument(
-        "--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper,
-        default=missing, help="override logging.level",
+        "--log-level",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        type=str.upper,
+        default=missing,
+        help="override logging.level",
     )
 
 

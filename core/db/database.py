@@ -16,14 +16,23 @@ from tortoise.migrations.executor import MigrationExecutor
 
 log = logging.getLogger(__name__)
 
-CORE_APP = ModelApp(
-    label="core",
-    models=(
-        "shequ.core.shops.models",
-        "shequ.core.jobs.models",
+# The core's tortoise apps, one migrations package each, in dependency order.
+CORE_APPS = [
+    ModelApp(
+        "core", ("shequ.core.shops.models", "shequ.core.jobs.models"), "shequ.core.migrations"
     ),
-    migrations="shequ.core.migrations",
-)
+    ModelApp("accounts", ("shequ.core.accounts.models",), "shequ.core.accounts.migrations"),
+    ModelApp("catalog", ("shequ.core.catalog.models",), "shequ.core.catalog.migrations"),
+    ModelApp(
+        "orders",
+        (
+            "shequ.core.checkout.models",
+            "shequ.core.orders.models",
+            "shequ.core.payments.models",
+        ),
+        "shequ.core.orders.migrations",
+    ),
+]
 
 
 def tortoise_url(url: str) -> str:

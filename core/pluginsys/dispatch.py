@@ -82,7 +82,7 @@ class Hooks:
         if actual != expected:
             raise TypeError(f"{name} is a {actual} hook, called as {expected}")
 
-    async def validate(self, name: str, **kwargs: Any) -> None:
+    async def validate(self, name: str, /, **kwargs: Any) -> None:
         """Run every implementation; raise :class:`HookVeto` with the first reason given."""
         self._check(name, "validate")
         veto: HookVeto | None = None
@@ -93,7 +93,7 @@ class Hooks:
         if veto is not None:
             raise veto
 
-    async def transform(self, name: str, **kwargs: Any) -> list[Tagged]:
+    async def transform(self, name: str, /, **kwargs: Any) -> list[Tagged]:
         """Every non-``None`` result, tagged with its plugin, in call order."""
         self._check(name, "transform")
         results = []
@@ -103,7 +103,7 @@ class Hooks:
                 results.append(Tagged(impl.plugin, value))
         return results
 
-    async def decide(self, name: str, **kwargs: Any) -> Any:
+    async def decide(self, name: str, /, **kwargs: Any) -> Any:
         """The first non-``None`` result; later implementations are not called."""
         self._check(name, "decide")
         for impl in self.impls(name):
@@ -112,7 +112,7 @@ class Hooks:
                 return value
         return None
 
-    async def setup(self, name: str, **kwargs: Any) -> list[Tagged]:
+    async def setup(self, name: str, /, **kwargs: Any) -> list[Tagged]:
         """Run setup hooks in order; an exception names the plugin that raised it."""
         self._check(name, "setup")
         results = []
@@ -126,7 +126,7 @@ class Hooks:
         return results
 
     def setup_sync(
-        self, name: str, before_each: Callable[[str], Any] | None = None, **kwargs: Any
+        self, name: str, /, before_each: Callable[[str], Any] | None = None, **kwargs: Any
     ) -> list[Tagged]:
         """Setup hooks that run before any event loop (models, jobs, CLI commands, templates).
 
@@ -147,7 +147,7 @@ class Hooks:
                 results.append(Tagged(impl.plugin, value))
         return results
 
-    async def notify(self, name: str, **kwargs: Any) -> int:
+    async def notify(self, name: str, /, **kwargs: Any) -> int:
         """Write one outbox job per observer of ``name``; call it inside the change's transaction.
 
         Returns the number of jobs written. Delivery happens after commit.

@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import pytest
-
 from shequ.core.cli.main import main
 from shequ.core.config import ConfigError, load_settings, settings_from_dict
 from shequ.core.config.secrets import REDACTED
@@ -93,10 +92,12 @@ def test_missing_config_file(tmp_path, capsys):
 
 
 def test_cli_process_exits_2_without_traceback(tmp_path):
-    path = write(tmp_path, '[server]\nport = -1\n')
+    path = write(tmp_path, "[server]\nport = -1\n")
     proc = subprocess.run(
         [sys.executable, "-m", "shequ.core.cli.main", "check", "--config", str(path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("shequ: config error: server.port:")

@@ -4,7 +4,6 @@ import asyncio
 import types
 
 import pytest
-
 from shequ.core import hookimpl
 from shequ.core.config import ConfigError
 from shequ.core.hooktypes import SlotContent
@@ -77,8 +76,10 @@ async def test_validate_runs_all_and_first_reason_wins(make_settings):
         seen.append("limit")
         return "每人限购 2 件" if quantity > 2 else None
 
-    extra = {"ok": plugin("ok", shequ_validate_cart_line=ok),
-             "limit": plugin("limit", shequ_validate_cart_line=too_many)}
+    extra = {
+        "ok": plugin("ok", shequ_validate_cart_line=ok),
+        "limit": plugin("limit", shequ_validate_cart_line=too_many),
+    }
     runtime = Runtime(make_settings({"plugins": {"enabled": ["ok", "limit"]}}), extra_plugins=extra)
     kwargs = dict(customer_id=None, sku_id=1, shop_id=1)
     await runtime.hooks.validate("shequ_validate_cart_line", quantity=1, **kwargs)
@@ -114,9 +115,8 @@ async def test_calling_a_hook_as_the_wrong_kind_is_refused(make_settings):
 
 
 async def test_observer_is_delivered_after_commit_and_failure_never_undoes(make_runtime):
-    from tortoise.transactions import in_transaction
-
     from shequ.core.shops.models import Shop
+    from tortoise.transactions import in_transaction
 
     delivered = []
 
@@ -126,10 +126,13 @@ async def test_observer_is_delivered_after_commit_and_failure_never_undoes(make_
     def paid_fails(order_id):
         raise RuntimeError("push service down")
 
-    extra = {"good": plugin("good", shequ_order_paid=paid_ok),
-             "bad": plugin("bad", shequ_order_paid=paid_fails)}
-    runtime = make_runtime({"plugins": {"enabled": ["good", "bad"]}, "jobs": {"max_attempts": 2}},
-                           extra_plugins=extra)
+    extra = {
+        "good": plugin("good", shequ_order_paid=paid_ok),
+        "bad": plugin("bad", shequ_order_paid=paid_fails),
+    }
+    runtime = make_runtime(
+        {"plugins": {"enabled": ["good", "bad"]}, "jobs": {"max_attempts": 2}}, extra_plugins=extra
+    )
     async with runtime.running(run_jobs=False):
         async with in_transaction():
             shop = await Shop.create(slug="s2", name="二店")

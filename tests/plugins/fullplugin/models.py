@@ -1,6 +1,5 @@
-from tortoise import fields
-
 from shequ.core.shops.scope import ShopScopedModel
+from tortoise import fields
 
 
 class Note(ShopScopedModel):

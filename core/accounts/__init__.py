@@ -1,0 +1,1 @@
+"""Accounts: customers (platform-wide), their identities, addresses, follows, staff roles."""

@@ -1,0 +1,134 @@
+"""Declare JSON endpoints once; the same declaration routes, validates and documents them.
+
+Each domain area has an :class:`ApiRouter`. A handler receives the request and the validated
+body (a pydantic model, or ``None``) and returns a JSON-able value or a ``web.Response``::
+
+    router = ApiRouter(tag="catalog")
+
+    @router.get("/products/{product_id}", summary="One product", auth="public")
+    async def product(request, body): ...
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+from shequ.core.appkeys import API_ENDPOINTS
+from shequ.core.web.errors import ApiError
+
+PREFIX = "/api/v1"
+Auth = Literal["public", "customer", "optional"]
+Handler = Callable[[web.Request, Any], Awaitable[Any]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    auth: Auth = "public"
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def json_dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    item = exc.errors()[0]
+    loc = ".".join(str(p) for p in item["loc"] if p != "__root__")
+    return loc, item["msg"]
+
+
+async def parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    """Read and validate a JSON body; errors are 4xx JSON and nothing is written."""
+    try:
+        raw = await request.read()  # aiohttp enforces client_max_size (413)
+    except web.HTTPRequestEntityTooLarge:
+        raise ApiError(413, "body_too_large", "The request body is too large.") from None
+    if not raw:
+        raw = b"{}"
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "The request body must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        loc, msg = first_error(exc)
+        raise ApiError(422, "invalid", msg, field=loc or None) from None
+
+
+def parse_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(dict(request.query))
+    except ValidationError as exc:
+        loc, msg = first_error(exc)
+        raise ApiError(422, "invalid", msg, field=loc or None) from None
+
+
+class ApiRouter:
+    def __init__(self, tag: str):
+        self.tag = tag
+        self.endpoints: list[Endpoint] = []
+
+    def route(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.endpoints.append(
+                Endpoint(method=method, path=path, handler=handler, tag=self.tag, **options)
+            )
+            return handler
+
+        return register
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **options)
+
+    def put(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **options)
+
+    def install(self, app: web.Application) -> None:
+        for endpoint in self.endpoints:
+            app.router.add_route(endpoint.method, PREFIX + endpoint.path, _wrap(endpoint))
+        app.setdefault(API_ENDPOINTS, []).extend(self.endpoints)
+
+
+def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        if endpoint.auth == "customer" and request.get("customer") is None:
+            raise ApiError(401, "unauthenticated", "Please sign in first.")
+        if endpoint.query is not None:
+            request["query"] = parse_query(request, endpoint.query)
+        body = await parse_body(request, endpoint.body) if endpoint.body is not None else None
+        result = await endpoint.handler(request, body)
+        if isinstance(result, web.StreamResponse):
+            return result
+        if isinstance(result, BaseModel):
+            result = result.model_dump(mode="json")
+        return web.json_response(result, status=endpoint.status, dumps=json_dumps)
+
+    handle.__name__ = endpoint.handler.__name__
+    handle.__doc__ = endpoint.summary
+    return handle

@@ -1,0 +1,1 @@
+"""Catalog: categories, products, SKUs with spec attributes, images, stock."""

@@ -1,0 +1,1 @@
+"""Cart and checkout: cart lines across shops, the pricing pipeline, order placement."""

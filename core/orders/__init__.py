@@ -1,0 +1,1 @@
+"""Orders: the state machine, transitions with history, shipments, expiry and completion."""

@@ -1,0 +1,1 @@
+"""Payments: providers chosen through a hook, verified idempotent notifications, refunds."""
