@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from types import ModuleType
 
 from aiohttp import web
+
 from shequ.core.api.setup import setup_api
 from shequ.core.appkeys import RUNTIME
 from shequ.core.config.settings import Settings

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from aiohttp import web
+
     from shequ.core.hooktypes import (
         Adjustment,
         CliCommand,

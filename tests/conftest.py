@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+
 from shequ.core.app import create_app
 from shequ.core.config import Settings, settings_from_dict
 from shequ.core.runtime import Runtime
-
 from tests import dbs
 
 CALLED_HOOKS: set[str] = set()

@@ -5,8 +5,9 @@ WeChat openid/unionid added by a plugin). Staff roles make a customer a platform
 or a shop's owner or staff.
 """
 
-from shequ.core.db.models import TimestampedModel
 from tortoise import fields
+
+from shequ.core.db.models import TimestampedModel
 
 
 class Customer(TimestampedModel):

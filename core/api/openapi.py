@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from aiohttp import web
+
 from shequ.core import __version__
 from shequ.core.api.routing import PREFIX, Endpoint, json_dumps
 from shequ.core.appkeys import API_ENDPOINTS

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
+
 from shequ.core.appkeys import API_ENDPOINTS
 from shequ.core.web.errors import ApiError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
+
 from shequ.core.api import openapi
 from shequ.core.api.routing import ApiRouter
 

@@ -1,7 +1,8 @@
 """A shop's catalog. Prices are integer fen with a currency code; stock lives on the SKU."""
 
-from shequ.core.shops.scope import ShopScopedModel
 from tortoise import fields
+
+from shequ.core.shops.scope import ShopScopedModel
 
 
 class Category(ShopScopedModel):

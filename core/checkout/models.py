@@ -1,7 +1,8 @@
 """Carts span shops (one cart, several sellers); a checkout splits them into orders."""
 
-from shequ.core.db.models import TimestampedModel
 from tortoise import fields
+
+from shequ.core.db.models import TimestampedModel
 
 
 class Cart(TimestampedModel):

@@ -142,6 +142,7 @@ class Serve(Command):
 
     def __call__(self, args):
         from aiohttp import web
+
         from shequ.core.app import create_app
 
         settings = self.settings(args)

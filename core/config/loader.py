@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
 from shequ.core.config.errors import ConfigError, describe_validation_error
 from shequ.core.config.secrets import resolve_secrets
 from shequ.core.config.settings import Settings

@@ -8,11 +8,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from shequ.core.config.secrets import redact_url
-from shequ.core.hooktypes import ModelApp
 from tortoise.context import TortoiseContext, _current_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor
+
+from shequ.core.config.secrets import redact_url
+from shequ.core.hooktypes import ModelApp
 
 log = logging.getLogger(__name__)
 

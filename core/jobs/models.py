@@ -1,7 +1,8 @@
 """The outbox table: one row per job, written in the transaction of the change that caused it."""
 
-from shequ.core.db.models import TimestampedModel
 from tortoise import fields
+
+from shequ.core.db.models import TimestampedModel
 
 
 class JobStatus:

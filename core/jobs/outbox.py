@@ -11,9 +11,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from shequ.core.jobs.models import Job
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
+
+from shequ.core.jobs.models import Job
 
 
 def utcnow() -> dt.datetime:

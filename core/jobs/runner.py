@@ -14,9 +14,10 @@ import logging
 import traceback
 from typing import TYPE_CHECKING, Protocol
 
+from tortoise.expressions import Q
+
 from shequ.core.jobs.models import Job, JobStatus
 from shequ.core.jobs.outbox import enqueue, utcnow
-from tortoise.expressions import Q
 
 if TYPE_CHECKING:
     from shequ.core.runtime import Runtime

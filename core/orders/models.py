@@ -1,7 +1,8 @@
 """Orders snapshot what was bought (names, prices, pricing breakdown, referral chain)."""
 
-from shequ.core.shops.scope import ShopScopedModel
 from tortoise import fields
+
+from shequ.core.shops.scope import ShopScopedModel
 
 
 class OrderState:

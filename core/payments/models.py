@@ -1,8 +1,9 @@
 """One payment may pay several shops' orders (one checkout); refunds are per order."""
 
+from tortoise import fields
+
 from shequ.core.db.models import TimestampedModel
 from shequ.core.shops.scope import ShopScopedModel
-from tortoise import fields
 
 
 class PaymentState:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pluggy
 from pydantic import BaseModel, ConfigDict, ValidationError
+
 from shequ.core import hookspecs
 from shequ.core.config.errors import ConfigError, describe_validation_error
 from shequ.core.config.settings import Settings

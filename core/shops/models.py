@@ -1,7 +1,8 @@
 """The shop (a seller's storefront on the platform) and its per-shop plugin settings."""
 
-from shequ.core.db.models import TimestampedModel
 from tortoise import fields
+
+from shequ.core.db.models import TimestampedModel
 
 
 class Shop(TimestampedModel):

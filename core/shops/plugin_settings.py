@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+
 from shequ.core.config.errors import ConfigError
 from shequ.core.pluginsys.host import validate_plugin_settings
 from shequ.core.shops.models import ShopPluginSetting

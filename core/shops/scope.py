@@ -13,10 +13,11 @@ import contextvars
 from collections.abc import Iterator
 from typing import Any
 
-from shequ.core.db.models import TimestampedModel
 from tortoise import fields
 from tortoise.manager import Manager
 from tortoise.queryset import QuerySet
+
+from shequ.core.db.models import TimestampedModel
 
 
 class _AllShops:

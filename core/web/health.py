@@ -1,6 +1,7 @@
 """``/healthz``: is the process up and can it reach its database?"""
 
 from aiohttp import web
+
 from shequ.core import __version__
 from shequ.core.appkeys import RUNTIME
 

@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from aiohttp import web
+
 from shequ.core.appkeys import RUNTIME
 from shequ.core.logs import request_id
 from shequ.core.web.errors import error_response

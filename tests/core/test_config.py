@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+
 from shequ.core.cli.main import main
 from shequ.core.config import ConfigError, load_settings, settings_from_dict
 from shequ.core.config.secrets import REDACTED

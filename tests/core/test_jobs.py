@@ -4,11 +4,12 @@ import asyncio
 import datetime as dt
 
 import pytest
+from tortoise.transactions import in_transaction
+
 from shequ.core.cli.main import main
 from shequ.core.jobs.models import Job, JobStatus
 from shequ.core.jobs.outbox import enqueue, utcnow
 from shequ.core.shops.models import Shop
-from tortoise.transactions import in_transaction
 
 FULL = {"plugins": {"enabled": ["fullplugin"], "paths": {"fullplugin": "tests.plugins.fullplugin"}}}
 
@@ -131,7 +132,6 @@ async def test_background_runner_delivers_without_being_asked(make_runtime):
         async with in_transaction():
             await enqueue("fullplugin.add_note", {"shop_id": shop.id, "text": "hi"})
         from shequ.core.shops.scope import shop_scope
-
         from tests.plugins.fullplugin.models import Note
 
         for _ in range(100):

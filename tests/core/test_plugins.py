@@ -4,6 +4,7 @@ import asyncio
 import types
 
 import pytest
+
 from shequ.core import hookimpl
 from shequ.core.config import ConfigError
 from shequ.core.hooktypes import SlotContent
@@ -115,8 +116,9 @@ async def test_calling_a_hook_as_the_wrong_kind_is_refused(make_settings):
 
 
 async def test_observer_is_delivered_after_commit_and_failure_never_undoes(make_runtime):
-    from shequ.core.shops.models import Shop
     from tortoise.transactions import in_transaction
+
+    from shequ.core.shops.models import Shop
 
     delivered = []
 
