@@ -7,6 +7,7 @@ from types import ModuleType
 
 from aiohttp import web
 
+from shequ.core.accounts.middleware import authenticate
 from shequ.core.api.setup import setup_api
 from shequ.core.appkeys import RUNTIME
 from shequ.core.config.settings import Settings
@@ -29,7 +30,7 @@ def create_app(
     """
     runtime = Runtime(settings, extra_plugins=extra_plugins, on_hook_call=on_hook_call)
     app = web.Application(
-        middlewares=[request_context, api_errors],
+        middlewares=[request_context, api_errors, authenticate],
         client_max_size=settings.server.max_body_bytes,
     )
     app[RUNTIME] = runtime

@@ -63,6 +63,12 @@ class ThemeSettings(Section):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class MediaSettings(Section):
+    # Uploaded images; relative to the config file's folder.
+    path: str = "media"
+    url_prefix: str = "/media/"
+
+
 class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -76,6 +82,7 @@ class Settings(Section):
     cache: CacheSettings = CacheSettings()
     server: ServerSettings = ServerSettings()
     theme: ThemeSettings = ThemeSettings()
+    media: MediaSettings = MediaSettings()
     logging: LoggingSettings = LoggingSettings()
     # Names of enabled plugins: built-ins, entry points, or keys of ``plugin_paths``.
     plugins_enabled: list[str] = Field(default_factory=list)
