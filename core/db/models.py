@@ -1,10 +1,32 @@
 """Base conventions for every model: an id, ``created_at``, ``updated_at``, default ordering."""
 
+from typing import Any
+
 from tortoise import fields
-from tortoise.models import Model
+from tortoise.models import Model, ModelMeta
 
 
-class TimestampedModel(Model):
+class ConventionMeta(ModelMeta):
+    """Gives every concrete model the conventions its abstract bases declare.
+
+    tortoise reads ``Meta`` from the class being defined only, so a base class's default
+    ordering (and the shop-scoped manager) would silently be lost on subclasses.
+    """
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]):
+        meta = attrs.get("Meta")
+        if meta is None:
+            meta = attrs["Meta"] = type("Meta", (), {})
+        if not getattr(meta, "abstract", False):
+            for base in bases:
+                inherited = getattr(base, "_conventions", {})
+                for key, make in inherited.items():
+                    if not hasattr(meta, key):
+                        setattr(meta, key, make())
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class TimestampedModel(Model, metaclass=ConventionMeta):
     id = fields.BigIntField(primary_key=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -13,3 +35,6 @@ class TimestampedModel(Model):
         abstract = True
         # A stable default order keeps listings (and tests) deterministic.
         ordering = ["id"]
+
+    # Meta defaults applied to concrete subclasses that do not set them (see ConventionMeta).
+    _conventions: dict[str, Any] = {"ordering": lambda: ["id"]}

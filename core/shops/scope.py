@@ -80,7 +80,12 @@ class ShopScopedModel(TimestampedModel):
     class Meta:
         abstract = True
         ordering = ["id"]
-        manager = ShopScopedManager()
+
+    # Every concrete subclass gets its own scoped manager (see ConventionMeta).
+    _conventions: dict[str, Any] = {
+        "ordering": lambda: ["id"],
+        "manager": ShopScopedManager,
+    }
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         shop = _current_shop.get()

@@ -20,7 +20,11 @@ async def request_context(request: web.Request, handler):
     rid = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex[:16]
     request_id.set(rid)
     request.app[RUNTIME].db.activate()
-    response = await handler(request)
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:  # 404s and redirects carry the id too
+        exc.headers["X-Request-Id"] = rid
+        raise
     response.headers["X-Request-Id"] = rid
     return response
 
