@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from shequ.core import __version__
-from shequ.core.api.routing import PREFIX, Endpoint, json_dumps
+from shequ.core.api.routing import PREFIX, Endpoint, json_dumps, plain_path
 from shequ.core.appkeys import API_ENDPOINTS
 
 ERROR_SCHEMA = {
@@ -60,9 +60,10 @@ def document(endpoints: list[Endpoint], title: str) -> dict[str, Any]:
                 },
             },
         }
+        path = PREFIX + plain_path(ep.path)
         parameters = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in re.findall(r"{(\w+)(?::[^}]*)?}", ep.path)
+            for name in re.findall(r"{(\w+)}", path)
         ]
         if ep.query is not None:
             for name, field in ep.query.model_fields.items():
@@ -84,7 +85,6 @@ def document(endpoints: list[Endpoint], title: str) -> dict[str, Any]:
             }
         if ep.auth == "customer":
             operation["security"] = [{"session": []}, {"bearer": []}]
-        path = PREFIX + re.sub(r"{(\w+):[^}]*}", r"{\1}", ep.path)
         paths.setdefault(path, {})[ep.method.lower()] = operation
     return {
         "openapi": "3.1.0",

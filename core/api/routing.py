@@ -132,4 +132,30 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
 
     handle.__name__ = endpoint.handler.__name__
     handle.__doc__ = endpoint.summary
+    # Markers set by decorators (e.g. csrf_exempt on signed callbacks) must stay visible.
+    handle.__dict__.update(endpoint.handler.__dict__)
     return handle
+
+
+def plain_path(path: str) -> str:
+    """``/orders/{number:[A-Z0-9]{8}}`` -> ``/orders/{number}`` (braces may nest in patterns)."""
+    out, depth, skipping = [], 0, False
+    for char in path:
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                out.append(char)
+                skipping = False
+                continue
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                out.append(char)
+                skipping = False
+                continue
+        if depth >= 1 and char == ":" and depth == 1:
+            skipping = True
+            continue
+        if not skipping:
+            out.append(char)
+    return "".join(out)

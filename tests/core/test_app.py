@@ -84,7 +84,7 @@ async def test_openapi_lists_every_api_route(aiohttp_client, make_app):
     documented = {
         (method.upper(), path) for path, ops in document["paths"].items() for method in ops
     }
-    import re
+    from shequ.core.api.routing import plain_path
 
     for route in app.router.routes():
         info = route.resource.get_info() if route.resource else {}
@@ -93,5 +93,5 @@ async def test_openapi_lists_every_api_route(aiohttp_client, make_app):
             continue
         if route.method == "HEAD":
             continue
-        path = re.sub(r"{(\w+):[^}]*}", r"{\1}", path)
+        path = plain_path(path)
         assert (route.method, path) in documented, f"{route.method} {path} missing from OpenAPI"

@@ -1,0 +1,1 @@
+from tests.core.accounts.support import fast_passwords  # noqa: F401  (autouse fixture)
