@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from shequ.core.pluginsys.markers import hookspec
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from aiohttp import web
@@ -511,7 +512,7 @@ def shequ_inbound_event(runtime: Runtime, channel: str, event: dict[str, Any]) -
 
 @hookspec
 @kind("transform", "storefront")
-def shequ_slot(runtime: Runtime, name: str, context: dict[str, Any]) -> SlotContent | str | None:
+def shequ_slot(runtime: Runtime, name: str, context: Mapping[str, Any]) -> SlotContent | str | None:
     """Fill a named storefront slot, e.g. ``{{ slot("product.after_price") }}``.
 
     :param name: the slot's name (see ``shequ theme slots``).

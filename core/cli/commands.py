@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from shequ.core.accounts.cli import CreateUser
 from shequ.core.config import ConfigError, Settings, load_settings
 from shequ.core.config.secrets import redact, redact_url
 from shequ.core.config.starter import write_starter
 from shequ.core.logs import configure_logging
+from shequ.core.storefront.cli import ThemeCommand
 
 log = logging.getLogger(__name__)
 
@@ -146,15 +148,12 @@ class Serve(Command):
         from shequ.core.app import create_app
 
         settings = self.settings(args)
-        if args.dev:
-            settings = settings.model_copy(
-                update={
-                    "theme": settings.theme.model_copy(
-                        update={"options": {**settings.theme.options, "auto_reload": True}}
-                    )
-                }
-            )
         app = create_app(settings)
+        if args.dev:
+            from shequ.core.appkeys import RUNTIME
+            from shequ.core.storefront.engine import storefront_of
+
+            storefront_of(app[RUNTIME]).reload_on_change()
         host = args.host or settings.server.host
         port = args.port if args.port is not None else settings.server.port
         print(f"serving {settings.platform.name} on http://{host}:{port}/", flush=True)
@@ -300,3 +299,5 @@ def plugin_cli_commands(settings: Settings) -> list:
 
 
 ALL = [Init(), Check(), Migrate(), MakeMigrations(), Serve(), Plugins(), Hooks(), Jobs()]
+ALL.append(CreateUser())
+ALL.append(ThemeCommand())

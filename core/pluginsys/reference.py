@@ -28,7 +28,14 @@ def hookspec_functions() -> list:
 
 
 def signature(fn) -> str:
-    return f"{fn.__name__}{inspect.signature(fn)}"
+    """``name(arg: type, ...) -> type`` as written in the source (annotations are strings)."""
+    annotations = fn.__annotations__
+    params = ", ".join(
+        f"{name}: {annotations[name]}" if name in annotations else name
+        for name in inspect.signature(fn).parameters
+    )
+    returns = f" -> {annotations['return']}" if "return" in annotations else ""
+    return f"{fn.__name__}({params}){returns}"
 
 
 def markdown() -> str:
