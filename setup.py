@@ -15,11 +15,17 @@ for name, folder in ROOTS.items():
     packages.append(name)
     packages += [f"{name}.{sub}" for sub in find_packages(folder)]
 
+package_data = {
+    name: DATA + ["templates/*", "static/*", "*/templates/*", "*/static/*"] for name in packages
+}
+# A theme is a folder read as a whole at run time (theme.toml, templates/, static/, locales/,
+# and whatever else its author puts there), so each theme folder ships complete.
+package_data["shequ.themes"] += ["*/*", "*/**/*"]
+
 setup(
     packages=packages,
     package_dir=package_dir,
-    package_data={
-        name: DATA + ["templates/*", "static/*", "*/templates/*", "*/static/*"] for name in packages
-    },
+    package_data=package_data,
+    exclude_package_data={"": ["__pycache__/*", "*.py[cod]"]},
     include_package_data=False,
 )

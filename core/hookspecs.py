@@ -336,31 +336,51 @@ def shequ_validate_transition(
 @hookspec
 @kind("observe", "orders")
 def shequ_order_created(runtime: Runtime, order_id: int, shop_id: int) -> None:
-    """An order was placed (after commit)."""
+    """An order was placed (after commit).
+
+    :param order_id: the order.
+    :param shop_id: its shop.
+    """
 
 
 @hookspec
 @kind("observe", "orders")
 def shequ_order_paid(runtime: Runtime, order_id: int, shop_id: int) -> None:
-    """An order was paid (after commit)."""
+    """An order was paid (after commit).
+
+    :param order_id: the order.
+    :param shop_id: its shop.
+    """
 
 
 @hookspec
 @kind("observe", "orders")
 def shequ_order_shipped(runtime: Runtime, order_id: int, shop_id: int) -> None:
-    """An order was shipped (after commit)."""
+    """An order was shipped (after commit).
+
+    :param order_id: the order.
+    :param shop_id: its shop.
+    """
 
 
 @hookspec
 @kind("observe", "orders")
 def shequ_order_completed(runtime: Runtime, order_id: int, shop_id: int) -> None:
-    """An order was completed: receipt confirmed or auto-completed (after commit)."""
+    """An order was completed: receipt confirmed or auto-completed (after commit).
+
+    :param order_id: the order.
+    :param shop_id: its shop.
+    """
 
 
 @hookspec
 @kind("observe", "orders")
 def shequ_order_cancelled(runtime: Runtime, order_id: int, shop_id: int) -> None:
-    """An order was cancelled and its stock returned (after commit)."""
+    """An order was cancelled and its stock returned (after commit).
+
+    :param order_id: the order.
+    :param shop_id: its shop.
+    """
 
 
 @hookspec
@@ -370,6 +390,8 @@ def shequ_order_refunded(
 ) -> None:
     """Money was refunded on an order, fully or partly (after commit).
 
+    :param order_id: the order.
+    :param shop_id: its shop.
     :param refund_id: the refund record.
     :param amount: the refunded amount in fen.
     """
@@ -390,6 +412,8 @@ def shequ_choose_referrer(
     The core has already refused self-binding and cycles; whatever is returned is checked
     again. Returning ``current_id`` keeps the existing binding.
 
+    :param shop_id: the shop the customer would be bound for.
+    :param customer_id: the customer who opened the link or scanned the code.
     :param candidate_id: the distributor whose link was used.
     :param current_id: the distributor the customer is bound to now, if any.
     :return: the distributor to bind, or ``None`` to defer to the configured binding mode.
@@ -415,6 +439,8 @@ def shequ_validate_commission_plan(
 ) -> str | None:
     """May refuse a whole commission plan (after the engine's own compliance checks).
 
+    :param order: the paid ``Order`` (read only).
+    :param plan: the commission lines left after the engine dropped non-compliant ones.
     :return: a reason recorded on the order's commission log, or ``None``.
     """
 
@@ -424,7 +450,13 @@ def shequ_validate_commission_plan(
 def shequ_commission_changed(
     runtime: Runtime, commission_id: int, shop_id: int, from_state: str, to_state: str
 ) -> None:
-    """A commission moved between states (pending, frozen, available, reversed)."""
+    """A commission moved between states (after commit).
+
+    :param commission_id: the commission.
+    :param shop_id: the shop whose sale earned it.
+    :param from_state: the previous state (``pending``, ``frozen``, ``available``, ...).
+    :param to_state: the new state.
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,6 +471,11 @@ def shequ_validate_review(
 ) -> str | None:
     """May refuse a review before it is stored (the core already checks the order).
 
+    :param shop_id: the reviewed shop.
+    :param customer_id: the reviewer (the buyer of the order).
+    :param order_id: the completed order being reviewed.
+    :param rating: 1 to 5 stars.
+    :param body: the review text (plain text).
     :return: a reason shown to the reviewer, or ``None``. Never use it to suppress bad but
         honest reviews: the reason is recorded and shown to the platform.
     """
@@ -449,6 +486,7 @@ def shequ_validate_review(
 def shequ_reputation_components(runtime: Runtime, shop_id: int) -> list[ScoreComponent] | None:
     """Contribute published components of a shop's reputation score.
 
+    :param shop_id: the shop being scored.
     :return: components with a weight and an explanation; the breakdown is shown to buyers.
     """
 
@@ -456,7 +494,11 @@ def shequ_reputation_components(runtime: Runtime, shop_id: int) -> list[ScoreCom
 @hookspec
 @kind("observe", "reputation")
 def shequ_review_published(runtime: Runtime, review_id: int, shop_id: int) -> None:
-    """A review became visible (after commit)."""
+    """A review became visible: published, or shown again after being hidden (after commit).
+
+    :param review_id: the review.
+    :param shop_id: the reviewed shop.
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,6 +514,8 @@ def shequ_share_card(
     """Contribute fields of the share card for a product, shop or group buy.
 
     :param target_type: ``"product"``, ``"shop"`` or a plugin's own type (``"group_buy"``).
+    :param target_id: the id of that product, shop or group buy.
+    :param shop_id: the shop it belongs to, or ``None`` for a platform-level target.
     :return: a :class:`~shequ.core.hooktypes.ShareCard`; later fields fill gaps left by earlier
         ones. No share-for-reward mechanics: a card never promises a reward for sharing.
     """
@@ -485,8 +529,10 @@ def shequ_notify_customer(
     """Deliver a transactional notice to a customer (order paid, shipped, refunded, ...).
 
     Channel plugins (WeChat template messages, SMS) implement it. Marketing content does not
-    belong here.
+    belong here (``shequ.core.social.notices`` refuses unknown topics).
 
+    :param customer_id: the customer to notify.
+    :param shop_id: the shop the notice is about, or ``None`` for a platform notice.
     :param topic: a dotted code such as ``"order.shipped"``.
     :param data: JSON fields for the message.
     """

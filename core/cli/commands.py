@@ -259,7 +259,7 @@ class Jobs(Command):
                     query = Job.all() if args.status == "all" else Job.filter(status=args.status)
                     jobs = await query.order_by("-id").limit(args.limit)
                     if not jobs:
-                        print(f"no {args.status} jobs")
+                        print("no jobs" if args.status == "all" else f"no {args.status} jobs")
                     for job in jobs:
                         print(
                             f"#{job.id} {job.name} {job.status} attempts={job.attempts}/"

@@ -9,6 +9,7 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ConfigDict, Field
+
 from shequ.core import hookimpl
 from shequ.core.hooktypes import CliCommand, ModelApp
 
@@ -34,7 +35,6 @@ def shequ_models():
 
 async def list_notes(request: web.Request) -> web.Response:
     from shequ.core.shops.scope import shop_scope
-
     from tests.plugins.fullplugin.models import Note
 
     shop_id = int(request.match_info["shop_id"])
@@ -65,7 +65,6 @@ def shequ_jobs(runtime, jobs):
     @jobs.handler("fullplugin.add_note")
     async def add_note(runtime, payload):
         from shequ.core.shops.scope import shop_scope
-
         from tests.plugins.fullplugin.models import Note
 
         with shop_scope(payload["shop_id"]):
@@ -80,7 +79,6 @@ def shequ_jobs(runtime, jobs):
 
 async def count_notes(runtime, args) -> int:
     from shequ.core.shops.scope import ALL_SHOPS, shop_scope
-
     from tests.plugins.fullplugin.models import Note
 
     with shop_scope(ALL_SHOPS):

@@ -1,5 +1,6 @@
-from shequ.core.shops.scope import ShopScopedModel
 from tortoise import fields
+
+from shequ.core.shops.scope import ShopScopedModel
 
 
 class Note(ShopScopedModel):
