@@ -8,6 +8,7 @@ from types import ModuleType
 from aiohttp import web
 
 from shequ.core.accounts.middleware import authenticate
+from shequ.core.admin import setup_admin
 from shequ.core.api.setup import setup_api
 from shequ.core.appkeys import RUNTIME
 from shequ.core.catalog.storage import media_dir
@@ -61,4 +62,5 @@ def create_app(
     for tagged in runtime.hooks.setup_sync("shequ_static_dir"):
         app.router.add_static(f"/static/plugins/{tagged.plugin}/", tagged.value)
     setup_storefront(app, runtime)
+    setup_admin(app, runtime)
     return app
