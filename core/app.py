@@ -46,7 +46,7 @@ def create_app(
             authenticate,
             csrf_protect,
         ],
-        client_max_size=settings.server.max_body_bytes,
+        client_max_size=settings.server.max_upload_bytes,
     )
     app[RUNTIME] = runtime
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from shequ.core.appkeys import API_ENDPOINTS
+from shequ.core.appkeys import API_ENDPOINTS, RUNTIME
 from shequ.core.web.errors import ApiError
 
 PREFIX = "/api/v1"
@@ -54,10 +54,16 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
 
 async def parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     """Read and validate a JSON body; errors are 4xx JSON and nothing is written."""
+    limit = request.app[RUNTIME].settings.server.max_body_bytes
+    too_large = ApiError(413, "body_too_large", f"The request body is over {limit} bytes.")
+    if (request.content_length or 0) > limit:
+        raise too_large
     try:
-        raw = await request.read()  # aiohttp enforces client_max_size (413)
+        raw = await request.read()  # aiohttp enforces client_max_size (uploads) as well
     except web.HTTPRequestEntityTooLarge:
-        raise ApiError(413, "body_too_large", "The request body is too large.") from None
+        raise too_large from None
+    if len(raw) > limit:
+        raise too_large
     if not raw:
         raw = b"{}"
     try:

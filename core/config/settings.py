@@ -54,7 +54,9 @@ class CacheSettings(Section):
 class ServerSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    # JSON request bodies; uploads (multipart forms) may be up to max_upload_bytes.
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_upload_bytes: int = Field(default=8_388_608, ge=1024)
 
 
 class ThemeSettings(Section):

@@ -1,6 +1,8 @@
 """Plugin discovery and hook dispatch by kind."""
 
 import asyncio
+import subprocess
+import sys
 import types
 
 import pytest
@@ -29,11 +31,16 @@ def test_only_enabled_plugins_run(make_settings):
 def test_builtin_plugins_are_discovered_without_import(make_settings):
     runtime = Runtime(make_settings())
     builtins = [s for s in runtime.plugins.available.values() if s.origin == "built-in"]
-    assert builtins, "no built-in plugin found"
+    assert {"shipping", "distribution"} <= {s.name for s in builtins}
     assert all(s.target == f"shequ.plugins.{s.name}" for s in builtins)
-    import sys
-
-    assert not any(s.target in sys.modules for s in builtins if s.name != "shipping")
+    # In a fresh interpreter, listing the built-ins imports none of them.
+    code = (
+        "import sys; from shequ.core.pluginsys.discovery import builtin_sources; "
+        "found = builtin_sources('0'); "
+        "print(sorted(n for n, s in found.items() if s.target in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 async def test_decide_returns_first_non_none_of_async_impls(make_settings):
