@@ -10,3 +10,5 @@ RUNTIME = web.AppKey("shequ_runtime", Runtime)
 API_ENDPOINTS = web.AppKey("shequ_api_endpoints", list)
 # The admin's own Jinja2 environment (core/admin/templates).
 ADMIN_TEMPLATES = web.AppKey("shequ_admin_templates", Environment)
+# Menu entries of the admin pages plugins add (scope, path tail, title).
+ADMIN_PLUGIN_PAGES = web.AppKey("shequ_admin_plugin_pages", list)

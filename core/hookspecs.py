@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from shequ.core.hooktypes import (
         Adjustment,
+        AdminPage,
         CliCommand,
         CommissionLine,
         ModelApp,
@@ -140,6 +141,20 @@ def shequ_cli_commands() -> list[CliCommand] | None:
     Called when the CLI builds its parser, before any runtime starts.
 
     :return: a list of :class:`~shequ.core.hooktypes.CliCommand`.
+    """
+
+
+@hookspec
+@kind("setup", "lifecycle")
+def shequ_admin_pages(runtime: Runtime) -> list[AdminPage] | None:
+    """Add pages to the seller and platform admin (``/admin``).
+
+    Called once when the app is built. The admin guards each page like its own: shop pages
+    check the signed-in staff member may manage that shop and run in its shop scope; platform
+    pages are for operators only. Menu entries appear for ``GET`` pages with ``in_menu``.
+
+    :param runtime: the runtime the app belongs to.
+    :return: a list of :class:`~shequ.core.hooktypes.AdminPage`.
     """
 
 

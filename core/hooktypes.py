@@ -41,6 +41,27 @@ class CliCommand:
 
 
 @dataclass(frozen=True)
+class AdminPage:
+    """A page a plugin adds to the admin, guarded like the core's own pages.
+
+    ``scope="shop"`` pages live at ``/admin/shops/{shop_id}/p/<plugin>/<path>`` and run in
+    that shop's scope; ``handler(request, access)`` gets the checked access (``access.shop``).
+    ``scope="platform"`` pages live at ``/admin/platform/p/<plugin>/<path>``, operators only;
+    ``handler(request, staff)``. ``permission`` (e.g. ``"settings"``) limits a shop page to
+    owners and operators. Render with ``shequ.core.admin.rendering.render`` to get the
+    admin's layout, CSRF field and flashes.
+    """
+
+    path: str
+    title: str
+    handler: Callable[..., Awaitable[Any]]
+    method: str = "GET"
+    scope: str = "shop"
+    permission: str | None = None
+    in_menu: bool = True
+
+
+@dataclass(frozen=True)
 class Adjustment:
     """One labelled change to an order's total, in fen (negative = discount).
 

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from shequ.core.admin.flash import take_flashes
 from shequ.core.admin.money import format_money, yuan
-from shequ.core.appkeys import ADMIN_TEMPLATES, RUNTIME
+from shequ.core.appkeys import ADMIN_PLUGIN_PAGES, ADMIN_TEMPLATES, RUNTIME
 from shequ.core.web.csrf import FORM_FIELD, csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -97,6 +97,7 @@ async def render(
         "shop": access.shop if access is not None else None,
         "base": f"/admin/shops/{access.shop.id}" if access is not None else "",
         "switchable_shops": request.get("admin.shops", []),
+        "plugin_pages": request.app.get(ADMIN_PLUGIN_PAGES, []),
         **(context or {}),
     }
     html = await environment(request).get_template(template).render_async(values)

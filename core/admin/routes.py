@@ -16,8 +16,10 @@ from shequ.core.admin import (
     products,
     staff,
 )
+from shequ.core.admin.guard import platform_page, shop_page
 from shequ.core.admin.rendering import STATIC_DIR, STATIC_PREFIX, build_environment
-from shequ.core.appkeys import ADMIN_TEMPLATES
+from shequ.core.appkeys import ADMIN_PLUGIN_PAGES, ADMIN_TEMPLATES
+from shequ.core.hooktypes import AdminPage
 from shequ.core.runtime import Runtime
 
 SHOP = r"/admin/shops/{shop_id:\d{1,18}}"
@@ -76,3 +78,22 @@ def setup_admin(app: web.Application, runtime: Runtime) -> None:
     post(f"/admin/platform/shops/{{shop_id:{ID}}}/status", platform.shop_status)
     get("/admin/platform/orders", platform.platform_orders, name="admin.platform_orders")
     get("/admin/platform/customers", customers.platform_customers, name="admin.platform_customers")
+    app[ADMIN_PLUGIN_PAGES] = plugin_pages(app, runtime)
+
+
+def plugin_pages(app: web.Application, runtime: Runtime) -> list[dict[str, str]]:
+    """Route the plugins' admin pages behind the same guards; returns their menu entries."""
+    menu = []
+    for tagged in runtime.hooks.setup_sync("shequ_admin_pages"):
+        for page in tagged.value:
+            if not isinstance(page, AdminPage) or page.scope not in ("shop", "platform"):
+                raise TypeError(f"{tagged.plugin}: shequ_admin_pages must return AdminPages")
+            tail = f"/p/{tagged.plugin}/{page.path.strip('/')}"
+            if page.scope == "shop":
+                path, view = SHOP + tail, shop_page(page.permission)(page.handler)
+            else:
+                path, view = "/admin/platform" + tail, platform_page(page.handler)
+            app.router.add_route(page.method, path, view)
+            if page.in_menu and page.method == "GET":
+                menu.append({"scope": page.scope, "tail": tail, "title": page.title})
+    return menu

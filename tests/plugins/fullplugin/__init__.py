@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, ConfigDict, Field
 
 from shequ.core import hookimpl
-from shequ.core.hooktypes import CliCommand, ModelApp
+from shequ.core.hooktypes import AdminPage, CliCommand, ModelApp
 
 HERE = Path(__file__).parent
 
@@ -84,6 +84,19 @@ async def count_notes(runtime, args) -> int:
     with shop_scope(ALL_SHOPS):
         print(f"notes: {await Note.all().count()}")
     return 0
+
+
+async def notes_admin(request: web.Request, access) -> web.Response:
+    from shequ.core.admin.rendering import render
+    from tests.plugins.fullplugin.models import Note
+
+    notes = await Note.all().values_list("text", flat=True)  # runs in the shop's scope
+    return await render(request, "error.html", {"status": 200, "message": " / ".join(notes)})
+
+
+@hookimpl
+def shequ_admin_pages():
+    return [AdminPage(path="notes", title="便签", handler=notes_admin)]
 
 
 @hookimpl
