@@ -59,6 +59,14 @@ class Runtime:
         async def deliver(runtime: Runtime, payload: dict[str, Any]) -> None:
             await runtime.hooks.deliver(payload)
 
+        from shequ.core.distribution.ledger import register_jobs as distribution_jobs
+
+        distribution_jobs(self, registry)
+
+        from shequ.core.orders.jobs import register_order_jobs
+
+        register_order_jobs(registry)
+
         # Each plugin registers under its own name, so a clash names both owners.
         self.hooks.setup_sync("shequ_jobs", jobs=registry, before_each=registry.owned_by)
         registry.owned_by("core")

@@ -12,6 +12,8 @@ class Cart(TimestampedModel):
 
     class Meta:
         table = "cart"
+        # One cart per customer (guests have NULL here, which unique indexes allow repeatedly).
+        unique_together = (("customer_id",),)
         ordering = ["id"]
 
 

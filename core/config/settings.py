@@ -71,6 +71,20 @@ class MediaSettings(Section):
     url_prefix: str = "/media/"
 
 
+class OrderSettings(Section):
+    # Unpaid orders are cancelled (and their stock returned) after this many minutes.
+    unpaid_window_minutes: int = Field(default=30, ge=1, le=10080)
+    # Shipped orders complete by themselves this many days after shipping.
+    auto_complete_days: int = Field(default=10, ge=1, le=90)
+
+
+class PaymentSettings(Section):
+    # The sandbox pay page marks orders paid for free: on by default only when base_url is a
+    # loopback address (demo, tests), so a public shop never offers it by accident.
+    sandbox: bool | None = None
+    default_provider: str | None = None
+
+
 class LoggingSettings(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -85,6 +99,8 @@ class Settings(Section):
     server: ServerSettings = ServerSettings()
     theme: ThemeSettings = ThemeSettings()
     media: MediaSettings = MediaSettings()
+    orders: OrderSettings = OrderSettings()
+    payments: PaymentSettings = PaymentSettings()
     logging: LoggingSettings = LoggingSettings()
     # Names of enabled plugins: built-ins, entry points, or keys of ``plugin_paths``.
     plugins_enabled: list[str] = Field(default_factory=list)

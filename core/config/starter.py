@@ -38,6 +38,17 @@ max_attempts = 5
 [cache]
 backend = "memory"
 
+[orders]
+# Unpaid orders are cancelled and their stock returned after this many minutes.
+unpaid_window_minutes = 30
+auto_complete_days = 10
+
+[payments]
+# The sandbox pay page (demo payments) is on only when base_url is a loopback address,
+# unless set here. Never enable it on a public shop.
+# sandbox = false
+# default_provider = "manual"
+
 [server]
 host = "127.0.0.1"
 port = 8080

@@ -33,6 +33,12 @@ CORE_APPS = [
         ),
         "shequ.core.orders.migrations",
     ),
+    ModelApp(
+        "distribution",
+        ("shequ.core.distribution.models",),
+        "shequ.core.distribution.migrations",
+    ),
+    ModelApp("reputation", ("shequ.core.reputation.models",), "shequ.core.reputation.migrations"),
 ]
 
 

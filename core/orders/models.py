@@ -73,6 +73,8 @@ class OrderAdjustment(ShopScopedModel):
     code = fields.CharField(max_length=48)
     label = fields.CharField(max_length=120)
     amount = fields.IntField()
+    # What the plugin asked for when it was clamped (a discount larger than what was left).
+    requested_amount = fields.IntField(null=True)
     plugin = fields.CharField(max_length=64)
 
     class Meta:
@@ -101,4 +103,27 @@ class Shipment(ShopScopedModel):
 
     class Meta:
         table = "shipment"
+        ordering = ["id"]
+
+
+class RefundRequestState:
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RefundRequest(ShopScopedModel):
+    """A buyer's request for a refund (申请退款). The seller decides and refunds."""
+
+    order = fields.ForeignKeyField("orders.Order", related_name="refund_requests")
+    customer = fields.ForeignKeyField("accounts.Customer", related_name="refund_requests")
+    # In fen; None asks for everything still refundable.
+    amount = fields.IntField(null=True)
+    reason = fields.CharField(max_length=255, default="")
+    state = fields.CharField(max_length=16, default=RefundRequestState.OPEN)
+    decided_by = fields.CharField(max_length=64, default="")
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "refund_request"
         ordering = ["id"]

@@ -6,7 +6,9 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
+    # accounts and catalog added (dependencies only, no schema change): this migration has
+    # foreign keys to both, and tortoise plans it before them otherwise.
+    dependencies = [("core", "0001_initial"), ("accounts", "0001_initial"), ("catalog", "0001_initial")]
 
     initial = True
 
