@@ -465,7 +465,7 @@ def shequ_validate_commission_plan(
 def shequ_commission_changed(
     runtime: Runtime, commission_id: int, shop_id: int, from_state: str, to_state: str
 ) -> None:
-    """A commission moved between states (after commit).
+    """A commission moved between states (after commit); ``from_state`` is ``""`` on creation.
 
     :param commission_id: the commission.
     :param shop_id: the shop whose sale earned it.

@@ -27,6 +27,7 @@ from shequ.core.catalog.stock import take_stock
 from shequ.core.checkout.cart import CartItem, load_items
 from shequ.core.checkout.models import Cart, CartLine, Checkout
 from shequ.core.checkout.pricing import DraftLine, OrderDraft, check_amount, price_draft
+from shequ.core.distribution.chain import snapshot_chain
 from shequ.core.jobs.outbox import utcnow
 from shequ.core.orders.errors import Conflict, Invalid, NotFound, OutOfStock, Vetoed
 from shequ.core.orders.models import (
@@ -168,6 +169,8 @@ async def _write_order(
     buyer_note: str,
     now: dt.datetime,
 ) -> Order:
+    # The chain is fixed at creation: later rebinding never changes who earns on this order.
+    chain = await snapshot_chain(runtime, draft.shop_id, draft.customer_id)
     with shop_scope(draft.shop_id):
         order = await Order.create(
             number=order_number(now),
@@ -181,7 +184,7 @@ async def _write_order(
             total=draft.total,
             shipping_address=draft.shipping_address,
             buyer_note=buyer_note,
-            referral_chain=[],  # filled by the distribution engine when it lands
+            referral_chain=chain,
             expires_at=now + unpaid_window(runtime),
         )
         lines = {}

@@ -1,0 +1,38 @@
+"""What a distributor or seller must fix: each error has an HTTP status, a code and a field."""
+
+from __future__ import annotations
+
+
+class DistributionError(Exception):
+    status = 422
+    code = "invalid"
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotEnabled(DistributionError):
+    status = 404
+    code = "distribution_not_enabled"
+
+
+class NotFound(DistributionError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(DistributionError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(DistributionError):
+    status = 409
+    code = "conflict"
+
+
+class Invalid(DistributionError):
+    status = 422
+    code = "invalid"
