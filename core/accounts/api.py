@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from shequ.core.accounts import service
-from shequ.core.accounts.errors import AccountError, DuplicateIdentity, InvalidInput, NotFound
+from shequ.core.accounts.errors import AccountError, InvalidInput
 from shequ.core.accounts.identity import parse_identifier
 from shequ.core.accounts.middleware import bearer_token, login, logout
 from shequ.core.accounts.models import Address, Customer, Identity
@@ -24,15 +24,12 @@ from shequ.core.web.ratelimit import login_key, login_limiter, too_many_attempts
 router = ApiRouter(tag="accounts")
 T = TypeVar("T")
 
-_STATUS = {InvalidInput: 422, DuplicateIdentity: 409, NotFound: 404}
-
-
 async def call(awaitable: Awaitable[T]) -> T:
     """Run a service call, turning its account errors into JSON API errors."""
     try:
         return await awaitable
     except AccountError as exc:
-        raise ApiError(_STATUS.get(type(exc), 400), exc.code, exc.message, exc.field) from None
+        raise ApiError(exc.status, exc.code, exc.message, exc.field) from None
 
 
 def path_id(request: web.Request, name: str) -> int:

@@ -1,29 +1,27 @@
 """Account errors carry a code, a message for the user and the offending field.
 
-The service raises them without knowing about HTTP; the API maps each class to a status.
+The service raises them; each class carries the status the API answers with.
 """
 
 from __future__ import annotations
 
+from shequ.core.errors import ShequError
 
-class AccountError(Exception):
+
+class AccountError(ShequError):
     code = "account_error"
-
-    def __init__(self, message: str, field: str | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code is not None:
-            self.code = code
 
 
 class InvalidInput(AccountError):
+    status = 422
     code = "invalid"
 
 
 class DuplicateIdentity(AccountError):
+    status = 409
     code = "duplicate"
 
 
 class NotFound(AccountError):
+    status = 404
     code = "not_found"

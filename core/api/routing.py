@@ -20,6 +20,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from shequ.core.appkeys import API_ENDPOINTS, RUNTIME
+from shequ.core.errors import ShequError
 from shequ.core.web.errors import ApiError
 
 PREFIX = "/api/v1"
@@ -129,7 +130,10 @@ def _wrap(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamRes
         if endpoint.query is not None:
             request["query"] = parse_query(request, endpoint.query)
         body = await parse_body(request, endpoint.body) if endpoint.body is not None else None
-        result = await endpoint.handler(request, body)
+        try:
+            result = await endpoint.handler(request, body)
+        except ShequError as exc:  # any domain error is a JSON error with its own status
+            raise ApiError(exc.status, exc.code, exc.message, exc.field) from None
         if isinstance(result, web.StreamResponse):
             return result
         if isinstance(result, BaseModel):

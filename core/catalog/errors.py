@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from shequ.core.errors import ShequError
 
-class CatalogError(ValueError):
+
+class CatalogError(ShequError, ValueError):
     """Bad seller input; ``field`` names the offending input when there is one."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    status = 422
+    code = "invalid"
 
 
 class InvalidImage(CatalogError):

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from shequ.core.errors import ShequError
 
-class DistributionError(Exception):
+
+class DistributionError(ShequError):
     status = 422
     code = "invalid"
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class NotEnabled(DistributionError):

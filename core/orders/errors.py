@@ -11,20 +11,13 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from shequ.core.errors import ShequError
 from shequ.core.pluginsys.dispatch import HookVeto
 from shequ.core.web.errors import ApiError
 
 
-class CommerceError(Exception):
-    status = 400
-    code = "bad_request"
-
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code is not None:
-            self.code = code
+class CommerceError(ShequError):
+    """A refused cart, checkout, order or payment action."""
 
 
 class NotFound(CommerceError):

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
+from shequ.core.errors import ShequError
+
 
 class RecordKept(RuntimeError):
     """Something tried to delete a review or change its audit trail (never allowed)."""
 
 
-class ReviewError(Exception):
+class ReviewError(ShequError):
     """A refused review action, with the message shown to the person who tried it."""
 
-    status = 400
     code = "review_error"
-
-    def __init__(self, message: str, field: str | None = None, code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        if code is not None:
-            self.code = code
 
 
 class InvalidReview(ReviewError):
