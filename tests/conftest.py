@@ -23,6 +23,21 @@ def record_hook(name: str) -> None:
     CALLED_HOOKS.add(name)
 
 
+def _record_every_runtime() -> None:
+    """Runtimes that tests build directly (or the CLI builds in-process) record hooks too."""
+    from shequ.core.pluginsys import dispatch
+
+    original = dispatch.Hooks.__init__
+
+    def init(self, host, runtime, on_call):
+        original(self, host, runtime, on_call or record_hook)
+
+    dispatch.Hooks.__init__ = init
+
+
+_record_every_runtime()
+
+
 @pytest.fixture
 async def database_url(tmp_path) -> AsyncIterator[str]:
     url = await dbs.create_database(tmp_path)

@@ -36,3 +36,32 @@ __all__ = [
     "shequ_order_paid",
     "shequ_order_refunded",
 ]
+
+# -- pages: the distributor center (storefront) and the seller's admin pages ------------------
+from shequ.core import hookimpl  # noqa: E402
+from shequ.plugins.distribution.pages import STOREFRONT_TEMPLATES  # noqa: E402
+from shequ.plugins.distribution.pages import admin as _admin_pages  # noqa: E402
+from shequ.plugins.distribution.pages import center as _center  # noqa: E402
+from shequ.plugins.distribution.pages.menu import account_menu_entry  # noqa: E402
+
+
+@hookimpl
+def shequ_routes(app):
+    _center.add_routes(app)
+
+
+@hookimpl
+def shequ_template_dirs():
+    return [STOREFRONT_TEMPLATES]
+
+
+@hookimpl
+def shequ_admin_pages():
+    return _admin_pages.admin_pages()
+
+
+@hookimpl
+async def shequ_slot(runtime, name, context):
+    if name == "account.menu":
+        return await account_menu_entry(runtime, context)
+    return None
