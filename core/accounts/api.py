@@ -24,6 +24,7 @@ from shequ.core.web.ratelimit import login_key, login_limiter, too_many_attempts
 router = ApiRouter(tag="accounts")
 T = TypeVar("T")
 
+
 async def call(awaitable: Awaitable[T]) -> T:
     """Run a service call, turning its account errors into JSON API errors."""
     try:

@@ -43,7 +43,7 @@ class AddressBody(Strict):
     phone: str = Field(min_length=1, max_length=32)
     province: str = Field(min_length=1, max_length=32)
     city: str = Field(min_length=1, max_length=32)
-    district: str = Field(min_length=1, max_length=32)
+    district: str = Field(default="", max_length=32)  # some cities have none (东莞)
     detail: str = Field(min_length=1, max_length=255)
 
 

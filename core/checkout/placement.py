@@ -68,13 +68,21 @@ class Placement:
     replayed: bool = False
 
 
+OPTIONAL_ADDRESS_FIELDS = ("district",)
+
+
 def address_snapshot(data: Any) -> dict[str, str]:
-    """A clean copy of a shipping address (every field present, non-empty, bounded)."""
+    """A clean copy of a shipping address (every field present and bounded; only the district
+    may be empty)."""
     if not isinstance(data, dict):
         raise Invalid("A shipping address is required.", field="address")
     snapshot = {}
     for name, limit in ADDRESS_FIELDS.items():
         value = data.get(name)
+        # Some prefecture-level cities (东莞, 中山, 儋州) have no district.
+        if name in OPTIONAL_ADDRESS_FIELDS and value in (None, ""):
+            snapshot[name] = ""
+            continue
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
             raise Invalid(
                 f"address.{name} is required (at most {limit} characters).", field=f"address.{name}"

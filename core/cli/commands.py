@@ -14,6 +14,7 @@ from shequ.core.accounts.cli import CreateUser
 from shequ.core.config import ConfigError, Settings, load_settings
 from shequ.core.config.secrets import redact, redact_url
 from shequ.core.config.starter import write_starter
+from shequ.core.demo.cli import Demo
 from shequ.core.logs import configure_logging
 from shequ.core.storefront.cli import ThemeCommand
 
@@ -301,3 +302,4 @@ def plugin_cli_commands(settings: Settings) -> list:
 ALL = [Init(), Check(), Migrate(), MakeMigrations(), Serve(), Plugins(), Hooks(), Jobs()]
 ALL.append(CreateUser())
 ALL.append(ThemeCommand())
+ALL.append(Demo())

@@ -1,50 +1,18 @@
-"""Storefront routes: the home page, theme pages, hashed theme assets and option styles."""
+"""Storefront routes: the buyer pages, theme pages, hashed theme assets and option styles."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aiohttp import web
 
-from shequ.core.catalog.models import Product, ProductStatus
 from shequ.core.runtime import Runtime
 from shequ.core.shops.models import Shop
-from shequ.core.shops.scope import shop_scope
 from shequ.core.storefront.assets import IMMUTABLE, STATIC_PREFIX
 from shequ.core.storefront.engine import OPTIONS_CSS_PREFIX, STATE_KEY, Storefront
-from shequ.core.storefront.rendering import current_shop, render, storefront_for
+from shequ.core.storefront.pages import setup_pages
+from shequ.core.storefront.rendering import render, storefront_for
 from shequ.core.storefront.themes import options_css_hash
 
-HOME_LISTING = 20
 PAGE_NAME = r"[a-z0-9][a-z0-9_-]{0,63}"
-
-
-@dataclass(frozen=True)
-class ProductCard:
-    id: int
-    title: str
-    subtitle: str
-    min_price: int
-    currency: str
-    cover_url: str
-
-
-async def home(request: web.Request) -> web.Response:
-    """The shop's home: published products (a plain listing until the catalog pages land)."""
-    shop = await current_shop(request)
-    products: list[ProductCard] = []
-    if shop is not None:
-        with shop_scope(shop.id):
-            rows = (
-                await Product.filter(status=ProductStatus.PUBLISHED)
-                .order_by("-featured", "sort", "id")
-                .limit(HOME_LISTING)
-            )
-        products = [
-            ProductCard(p.id, p.title, p.subtitle, p.min_price, p.currency, p.cover_url)
-            for p in rows
-        ]
-    return await render(request, "home.html", {"products": products})
 
 
 async def not_found(request: web.Request) -> web.Response:
@@ -85,7 +53,7 @@ def setup_storefront(app: web.Application, runtime: Runtime) -> Storefront:
     """Build the runtime's storefront (validating the theme) and add its routes."""
     storefront = Storefront(runtime)
     runtime.state[STATE_KEY] = storefront
-    app.router.add_get("/", home, name="storefront.home")
+    setup_pages(app)  # the buyer pages, "/" included
     app.router.add_get(f"/pages/{{name:{PAGE_NAME}}}", page, name="storefront.page")
     app.router.add_get(STATIC_PREFIX + "{theme}/{path:.+}", theme_asset, name="storefront.asset")
     app.router.add_get(

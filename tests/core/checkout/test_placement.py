@@ -276,3 +276,21 @@ async def test_nothing_to_pay_is_paid_on_the_spot(make_runtime):
         (order,) = placed.orders
         assert (order.total, order.state) == (0, OrderState.PAID)
         assert placed.payment.state == PaymentState.SUCCEEDED
+
+
+def test_an_address_without_a_district_is_accepted_other_fields_are_required():
+    from shequ.core.checkout.placement import address_snapshot
+    from shequ.core.orders.errors import Invalid
+
+    address = {
+        "recipient": "李四",
+        "phone": "13800138000",
+        "province": "广东省",
+        "city": "东莞市",
+        "district": "",
+        "detail": "南城街道 1 号",
+    }
+    assert address_snapshot(address)["district"] == ""
+    with pytest.raises(Invalid) as refused:
+        address_snapshot({**address, "city": ""})
+    assert refused.value.field == "address.city"
