@@ -48,15 +48,22 @@ async def authenticate(request: web.Request, handler):
     return await handler(request)
 
 
+CARRY_PREFIX = "carry."
+
+
 async def login(request: web.Request, customer: Customer) -> None:
     """Sign ``customer`` in on this browser and adopt its guest cart.
 
     The session is started afresh (a new CSRF secret; nothing planted before sign-in
-    survives it), keeping only the guest cart key until the cart is merged.
+    survives it), keeping only the guest cart key until the cart is merged and keys named
+    ``carry.*`` (what a visitor did as a guest that must count after sign-in, such as the
+    share link they came by).
     """
     session = await load_session(request)
     guest = session.get(GUEST_KEY)
+    carried = {key: value for key, value in session.items() if key.startswith(CARRY_PREFIX)}
     session.invalidate()
+    session.update(carried)
     session[SESSION_CUSTOMER] = customer.id
     rotate_csrf_secret(session)
     request["customer"] = customer

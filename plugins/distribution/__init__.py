@@ -39,6 +39,7 @@ __all__ = [
 
 # -- pages: the distributor center (storefront) and the seller's admin pages ------------------
 from shequ.core import hookimpl  # noqa: E402
+from shequ.plugins.distribution import referral_links as _referral_links  # noqa: E402
 from shequ.plugins.distribution.pages import STOREFRONT_TEMPLATES  # noqa: E402
 from shequ.plugins.distribution.pages import admin as _admin_pages  # noqa: E402
 from shequ.plugins.distribution.pages import center as _center  # noqa: E402
@@ -48,6 +49,8 @@ from shequ.plugins.distribution.pages.menu import account_menu_entry  # noqa: E4
 @hookimpl
 def shequ_routes(app):
     _center.add_routes(app)
+    # Share links (?ref=CODE) work on every storefront page, so they need a middleware.
+    _referral_links.install(app)
 
 
 @hookimpl
