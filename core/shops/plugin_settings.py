@@ -7,6 +7,7 @@ the database (validated by the same pydantic model); keys listed in
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from shequ.core.runtime import Runtime
 
 
+CACHE_SECONDS = 2.0
+
+
 class LockedSettingError(ConfigError):
     """A shop tried to override a key the platform locks."""
 
@@ -26,6 +30,7 @@ class LockedSettingError(ConfigError):
 class PluginSettings:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
+        self._cache: dict[tuple[str, int], tuple[float, BaseModel]] = {}
 
     def defaults(self, plugin: str) -> BaseModel:
         return self.runtime.plugins.plugins[plugin].settings
@@ -34,13 +39,25 @@ class PluginSettings:
         return set(self.runtime.settings.platform.locked.get(plugin, []))
 
     async def for_shop(self, plugin: str, shop_id: int) -> BaseModel:
-        """The effective settings of ``plugin`` in shop ``shop_id``."""
+        """The effective settings of ``plugin`` in shop ``shop_id``.
+
+        Kept for ``CACHE_SECONDS``: pricing asks on every cart view and twice per checkout.
+        A change made in this process is seen at once; other processes see it within the TTL.
+        """
+        key = (plugin, shop_id)
+        cached = self._cache.get(key)
+        now = time.monotonic()
+        if cached is not None and cached[0] > now:
+            return cached[1]
         loaded = self.runtime.plugins.plugins[plugin]
         row = await ShopPluginSetting.get_or_none(shop_id=shop_id, plugin=plugin)
         if row is None or not row.values:
-            return loaded.settings
-        merged = self._merge(plugin, loaded.settings, row.values)
-        return validate_plugin_settings(plugin, loaded.settings_model, merged)
+            effective = loaded.settings
+        else:
+            merged = self._merge(plugin, loaded.settings, row.values)
+            effective = validate_plugin_settings(plugin, loaded.settings_model, merged)
+        self._cache[key] = (now + CACHE_SECONDS, effective)
+        return effective
 
     async def set_for_shop(
         self, plugin: str, shop_id: int, values: dict[str, Any], actor: str
@@ -56,6 +73,7 @@ class PluginSettings:
         await ShopPluginSetting.update_or_create(
             defaults={"values": values, "updated_by": actor}, shop_id=shop_id, plugin=plugin
         )
+        self._cache.pop((plugin, shop_id), None)
         return effective
 
     def _merge(self, plugin: str, defaults: BaseModel, overrides: dict[str, Any]) -> dict[str, Any]:
