@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
+from shequ.core.payments.allocation import split
+
 
 def percent_of(amount: int, percent: Decimal | int | float | str) -> int:
     """``amount * percent / 100`` in whole fen, rounded down (never pays a fraction more)."""
@@ -21,16 +23,16 @@ def percent_of(amount: int, percent: Decimal | int | float | str) -> int:
 
 
 def allocate(total: int, weights: Mapping[int, int]) -> dict[int, int]:
-    """Split ``total`` fen over keys in proportion to ``weights``; the parts add up exactly."""
-    weight_sum = sum(weights.values())
-    if total <= 0 or weight_sum <= 0:
+    """Split ``total`` fen over keys in proportion to ``weights``; the parts add up exactly.
+
+    Nothing to split (or nothing to weigh) gives zeros. The arithmetic is the payments'
+    :func:`~shequ.core.payments.allocation.split`, so refunds and commission reversals
+    round the same way; keys in ascending order break ties.
+    """
+    if total <= 0 or sum(weights.values()) <= 0:
         return {key: 0 for key in weights}
-    parts = {key: total * w // weight_sum for key, w in weights.items()}
-    left = total - sum(parts.values())
-    by_remainder = sorted(weights, key=lambda k: (-(total * weights[k] % weight_sum), k))
-    for key in by_remainder[:left]:
-        parts[key] += 1
-    return parts
+    keys = sorted(weights)
+    return dict(zip(keys, split(total, [weights[key] for key in keys]), strict=True))
 
 
 def line_bases(lines: Iterable[Any], adjustments: Iterable[Any]) -> dict[int, int]:
