@@ -7,7 +7,6 @@ from aiohttp import web
 from shequ.core.api.routing import ApiRouter
 from shequ.core.appkeys import RUNTIME
 from shequ.core.reputation import listing
-from shequ.core.reputation.errors import ReviewError
 from shequ.core.reputation.reviews import submit_review
 from shequ.core.reputation.schemas import (
     ReputationView,
@@ -20,15 +19,10 @@ from shequ.core.reputation.schemas import (
 )
 from shequ.core.reputation.score import RULES, SCALE, shop_reputation
 from shequ.core.shops.scope import shop_scope
-from shequ.core.web.errors import ApiError
 
 router = ApiRouter(tag="reputation")
 
 NOT_FOUND = {404: "not found (unknown, or its shop is suspended)"}
-
-
-def _api_error(exc: ReviewError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message, exc.field)
 
 
 @router.get(
@@ -40,12 +34,9 @@ def _api_error(exc: ReviewError) -> ApiError:
 )
 async def shop_reviews(request: web.Request, body: None) -> ReviewPage:
     query: ReviewListQuery = request["query"]
-    try:
-        return await listing.shop_reviews(
-            request.app[RUNTIME], int(request.match_info["shop_id"]), query.page, query.per_page
-        )
-    except ReviewError as exc:
-        raise _api_error(exc) from None
+    return await listing.shop_reviews(
+        request.app[RUNTIME], int(request.match_info["shop_id"]), query.page, query.per_page
+    )
 
 
 @router.get(
@@ -57,15 +48,12 @@ async def shop_reviews(request: web.Request, body: None) -> ReviewPage:
 )
 async def product_reviews(request: web.Request, body: None) -> ReviewPage:
     query: ReviewListQuery = request["query"]
-    try:
-        return await listing.product_reviews(
-            request.app[RUNTIME],
-            int(request.match_info["product_id"]),
-            query.page,
-            query.per_page,
-        )
-    except ReviewError as exc:
-        raise _api_error(exc) from None
+    return await listing.product_reviews(
+        request.app[RUNTIME],
+        int(request.match_info["product_id"]),
+        query.page,
+        query.per_page,
+    )
 
 
 @router.post(
@@ -84,17 +72,14 @@ async def product_reviews(request: web.Request, body: None) -> ReviewPage:
 )
 async def post_review(request: web.Request, body: ReviewInput) -> ReviewView:
     runtime = request.app[RUNTIME]
-    try:
-        review = await submit_review(
-            runtime,
-            customer_id=request["customer"].id,
-            order_id=body.order_id,
-            order_line_id=body.order_line_id,
-            rating=body.rating,
-            body=body.body,
-        )
-    except ReviewError as exc:
-        raise _api_error(exc) from None
+    review = await submit_review(
+        runtime,
+        customer_id=request["customer"].id,
+        order_id=body.order_id,
+        order_line_id=body.order_line_id,
+        rating=body.rating,
+        body=body.body,
+    )
     with shop_scope(review.shop_id):
         await review.fetch_related("customer", "order_line")
     return listing.review_view(review)
@@ -108,10 +93,7 @@ async def post_review(request: web.Request, body: ReviewInput) -> ReviewView:
 )
 async def reputation(request: web.Request, body: None) -> ReputationView:
     shop_id = int(request.match_info["shop_id"])
-    try:
-        await listing.active_shop(shop_id)
-    except ReviewError as exc:
-        raise _api_error(exc) from None
+    await listing.active_shop(shop_id)
     result = await shop_reputation(request.app[RUNTIME], shop_id)
     total_weight = result.total_weight
     return ReputationView(
